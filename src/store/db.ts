@@ -3,7 +3,7 @@
  * SQLite (embedded default, better-sqlite3) and PostgreSQL (pg). Domains own their tables and pass
  * their schema as migrations; SQL is written in the portable subset both engines accept:
  * `?` placeholders (rewritten to $1..$n for PostgreSQL), TEXT / BIGINT / DOUBLE PRECISION columns,
- * JSON stored as TEXT, `INSERT ... ON CONFLICT (...) DO UPDATE/NOTHING`, no AUTOINCREMENT.
+ * BLOB for bytes (in capitals: PostgreSQL gets BYTEA), JSON stored as TEXT, `INSERT ... ON CONFLICT (...) DO UPDATE/NOTHING`, no AUTOINCREMENT.
  */
 export type SqlValue = string | number | bigint | null | Buffer;
 export type Row = Record<string, unknown>;
