@@ -1,0 +1,1 @@
+export { Booster, DMatrix, xgboostVersion, type PredictOptions } from './libxgboost.js';
