@@ -6,7 +6,7 @@ import koffi from 'koffi';
 
 const LIBRARY_NAMES = ['libxgboost.so.0', 'libxgboost.so', '/usr/lib/x86_64-linux-gnu/libxgboost.so.0'];
 
-function loadLibrary(): koffi.IKoffiLib {
+function loadLibrary(): ReturnType<typeof koffi.load> {
   const errors: string[] = [];
   for (const name of [process.env.SPLITSERVE_LIBXGBOOST, ...LIBRARY_NAMES]) {
     if (!name) continue;
