@@ -49,12 +49,12 @@ export interface LoadedModel {
 
 /**
  * Payload problems: the API turns them into 4xx. `status` is the HTTP status to answer with
- * (400 bad payload, 413 too large, 415 unsupported content type).
+ * (400 bad payload, 406 unsupported Accept, 413 too large, 415 unsupported content type).
  */
 export class PayloadError extends Error {
   constructor(
     message: string,
-    readonly status: 400 | 413 | 415 = 400,
+    readonly status: 400 | 406 | 413 | 415 = 400,
   ) {
     super(message);
     this.name = 'PayloadError';
