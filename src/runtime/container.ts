@@ -190,7 +190,7 @@ export class ContainerModel implements LoadedModel {
       try {
         res = await fetch(`${instance.url}/invocations`, {
           method: 'POST',
-          body: new Uint8Array(body.buffer, body.byteOffset, body.length),
+          body: body as unknown as BodyInit,
           headers,
           signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 60_000),
         });
