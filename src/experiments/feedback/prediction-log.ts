@@ -211,6 +211,13 @@ export class PredictionLog implements InvocationObserver {
     return out;
   }
 
+  /** Successful production requests per variant with from ≤ created_at < to (for sample-ratio checks). */
+  async countsBetween(endpoint: string, from: number, to: number): Promise<Record<string, number>> {
+    await this.flush();
+    const rows = await this.db.all<{ variant: string; n: number }>('SELECT variant, COUNT(*) AS n FROM fb_predictions WHERE endpoint = ? AND shadow = 0 AND created_at >= ? AND created_at < ? GROUP BY variant', [endpoint, from, to]);
+    return Object.fromEntries(rows.map((r) => [r.variant, Number(r.n)]));
+  }
+
   /** Paired production/shadow scores for the shadow comparison. */
   async shadowPairs(endpoint: string, shadowVariant: string): Promise<{ production: number; shadow: number }[]> {
     await this.flush();
