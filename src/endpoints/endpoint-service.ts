@@ -395,6 +395,18 @@ export class EndpointServiceImpl implements EndpointService {
     return structuredClone(this.live(name).deployed.config);
   }
 
+  /** The deployed config's DataCaptureConfig, without copying (read on every request by data capture). */
+  captureConfig(name: string): DataCaptureConfig | undefined {
+    return this.endpoints.get(name)?.deployed.config.DataCaptureConfig;
+  }
+
+  /** Instance count of a variant (for InvocationsPerInstance). */
+  instanceCount(name: string, variant: string): number {
+    const live = this.endpoints.get(name);
+    const v = live?.record.ProductionVariants.find((p) => p.VariantName === variant) ?? live?.record.ShadowProductionVariants?.find((p) => p.VariantName === variant);
+    return v?.CurrentInstanceCount ?? 1;
+  }
+
   async updateEndpoint(input: { EndpointName: string; EndpointConfigName: string }): Promise<EndpointRecord> {
     const live = this.live(checkName('endpoint', 'endpointName', input.EndpointName));
     checkName('endpoint config', 'endpointConfigName', input.EndpointConfigName);

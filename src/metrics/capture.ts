@@ -5,6 +5,8 @@ import type { InvocationEvent, InvocationObserver } from './types.js';
 
 export interface CaptureOptions {
   dir: string;
+  /** The capture settings of an endpoint's deployed config (called per request: must be cheap). */
+  configFor: (endpoint: string) => DataCaptureConfig | undefined;
   /** Per-file limit; a full hour file continues in <hh>-1.jsonl, <hh>-2.jsonl … */
   maxFileBytes?: number;
   /** Total limit over all capture files; the oldest files go first. */
@@ -22,7 +24,6 @@ function pad(n: number): string {
  * <dir>/<endpoint>/<variant>/<yyyy>/<mm>/<dd>/<hh>.jsonl. Lines are queued on the request and written in the background.
  */
 export class DataCapture implements InvocationObserver {
-  private readonly configs = new Map<string, DataCaptureConfig>();
   private queue: { file: string; line: string }[] = [];
   private writing: Promise<void> | null = null;
   private readonly sizes = new Map<string, number>();
@@ -36,16 +37,11 @@ export class DataCapture implements InvocationObserver {
     this.now = options.now ?? Date.now;
   }
 
-  configure(endpoint: string, config: DataCaptureConfig | undefined): void {
-    if (config && config.EnableCapture !== false && config.InitialSamplingPercentage > 0) this.configs.set(endpoint, config);
-    else this.configs.delete(endpoint);
-  }
-
   invocationStarted(): void {}
 
   invocationFinished(e: InvocationEvent): void {
-    const config = this.configs.get(e.endpoint);
-    if (!config || e.status >= 400) return;
+    const config = this.options.configFor(e.endpoint);
+    if (!config || config.EnableCapture === false || e.status >= 400) return;
     if (this.random() * 100 >= config.InitialSamplingPercentage) return;
     const modes = new Set(config.CaptureOptions.map((o) => o.CaptureMode));
     const input = modes.has('Input') || modes.has('InputAndOutput');

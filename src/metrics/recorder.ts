@@ -26,6 +26,15 @@ interface Pending extends Delta {
 
 export const LIVE_SECONDS = 3600;
 
+/** Upper bounds (microseconds) of the fixed buckets kept for Prometheus histograms. */
+export const PROM_BUCKETS_US = [50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000];
+
+function bucketIndex(us: number): number {
+  let i = 0;
+  while (i < PROM_BUCKETS_US.length && us > PROM_BUCKETS_US[i]) i++;
+  return i;
+}
+
 /** One second of the live view. */
 export interface SecondPoint {
   t: number;
@@ -59,6 +68,11 @@ export class VariantSlot {
   /** All-time histogram since start (for Prometheus and quick percentiles). */
   readonly lifetimeModel = newHistogram();
   readonly lifetimeOverhead = newHistogram();
+  /** Prometheus buckets (non-cumulative; last = +Inf) and sums, in microseconds. */
+  readonly promModel = new Float64Array(PROM_BUCKETS_US.length + 1);
+  readonly promOverhead = new Float64Array(PROM_BUCKETS_US.length + 1);
+  promModelSum = 0;
+  promOverheadSum = 0;
 
   constructor(
     readonly endpoint: string,
@@ -111,6 +125,10 @@ export class VariantSlot {
     recordLatency(this.secHist, modelUs + overheadUs);
     recordLatency(this.lifetimeModel, modelUs);
     recordLatency(this.lifetimeOverhead, overheadUs);
+    this.promModel[bucketIndex(modelUs)]++;
+    this.promOverhead[bucketIndex(overheadUs)]++;
+    this.promModelSum += modelUs;
+    this.promOverheadSum += overheadUs;
   }
 
   /** The live points of the last `seconds` seconds (oldest first), including the open second. */
