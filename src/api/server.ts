@@ -23,7 +23,7 @@ export interface RunningServer {
 const BODY_LIMIT = MAX_PAYLOAD_BYTES + 1024 * 1024;
 
 export function buildServer(app: App): FastifyInstance {
-  const fastify = Fastify({ logger: false, bodyLimit: BODY_LIMIT, disableRequestLogging: true, return503OnClosing: true, keepAliveTimeout: 65_000 });
+  const fastify = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true, keepAliveTimeout: 65_000 });
   // Every route reads the raw body; each surface parses it itself (AWS JSON, form, CSV, model payloads).
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
