@@ -27,6 +27,6 @@ if (!files.length) {
 const res = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...passThrough, ...files],
-  { stdio: 'inherit', env: { ...process.env, SPLITSERVE_TEST: '1' } },
+  { stdio: 'inherit', env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env, SPLITSERVE_TEST: '1' } },
 );
 process.exit(res.status ?? 1);

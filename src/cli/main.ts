@@ -1,4 +1,7 @@
 import { Command } from 'commander';
+
+// The AWS SDK warns that its 2027 releases will need Node 22; the locked versions run on Node 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { registerCommands } from './commands/index.js';
 import { reportFatal } from './errors.js';
 
