@@ -706,3 +706,22 @@ export class EndpointServiceImpl implements EndpointService {
 }
 
 export { DomainError };
+
+/**
+ * Which endpoint in the store uses a registry model version, without loading anything (for tools that open
+ * the registry while no server runs).
+ */
+export async function registryUserInStore(db: Db, registry: Registry, name: string, version: number): Promise<string | undefined> {
+  const rows = await db.all<{ name: string; deployed: string }>('SELECT name, deployed FROM ep_endpoints').catch(() => []);
+  const latest = await registry.get(name).then((v) => v.version).catch(() => undefined);
+  for (const r of rows) {
+    const deployed = JSON.parse(r.deployed) as { models: Record<string, ModelRecord> };
+    for (const m of Object.values(deployed.models)) {
+      const url = m.PrimaryContainer.ModelDataUrl ?? '';
+      if (!url.startsWith('registry://')) continue;
+      const [n, v] = url.slice('registry://'.length).split('/');
+      if (n === name && (v ? Number(v) === version : latest === version)) return `endpoint ${r.name}`;
+    }
+  }
+  return undefined;
+}

@@ -6,3 +6,4 @@ export { runCommandTrainer, TrainingCommandError, type CommandTrainingInput, typ
 export { readLabelFirstCsv } from './numeric-csv.js';
 export { TrainingJobs, TrainingJobError, TRAINING_COMMAND_ENV, type TrainingJobInput, type TrainingJobRecord } from './jobs.js';
 export { SEED_VARIANTS, prepareData, prepareTitanic, trainAndRegister, type PreparedData, type TrainedModel } from './pipeline.js';
+export { toXgboostJson as toJsonModel } from '../registry/index.js';
