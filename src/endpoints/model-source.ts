@@ -32,7 +32,7 @@ export async function resolveModelSpec(container: ContainerDefinition, registry:
     const [name, version] = url.slice('registry://'.length).split('/');
     const v = await registry.get(name, version ? Number(version) : undefined);
     kind ??= v.framework === 'onnx' ? 'onnx' : 'xgboost';
-    return { kind, artifactPath: registry.artifactPath(v.sha256), featureSchema: v.featureSchema };
+    return { kind, artifactPath: await registry.localArtifact(v), featureSchema: v.featureSchema };
   }
   let bytes: Buffer;
   let source = url;

@@ -19,4 +19,12 @@ export const REGISTRY_MIGRATIONS: Migration[] = [
       PRIMARY KEY (name, version)
     )`,
   },
+  {
+    // Artifact bytes also live in the store, so replicas sharing a PostgreSQL store need no shared disk.
+    id: 'registry-002-artifact-bytes',
+    sql: `CREATE TABLE IF NOT EXISTS registry_artifacts (
+      sha256 TEXT PRIMARY KEY,
+      bytes BLOB NOT NULL
+    )`,
+  },
 ];

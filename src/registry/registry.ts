@@ -105,6 +105,18 @@ export class Registry {
     return readFileSync(this.artifactPath(v.sha256));
   }
 
+  /** The artifact's local file path, copied from the store first when this replica's disk lacks it. */
+  async localArtifact(v: ModelVersion): Promise<string> {
+    const path = this.artifactPath(v.sha256);
+    if (existsSync(path)) return path;
+    const row = await this.db.get<{ bytes: Buffer }>('SELECT bytes FROM registry_artifacts WHERE sha256 = ?', [v.sha256]);
+    if (!row) throw new RegistryError(`artifact ${v.sha256} of model ${v.name} version ${v.version} is neither on disk nor in the store`, 'NotFound');
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, row.bytes);
+    renameSync(tmp, path);
+    return path;
+  }
+
   async register(input: RegisterInput): Promise<ModelVersion> {
     if (!NAME.test(input.name)) {
       throw new RegistryError(`invalid model name "${input.name}": letters, digits, '-', '_', '.', up to 63 characters, starting with a letter or digit`, 'Invalid');
@@ -117,6 +129,7 @@ export class Registry {
       renameSync(tmp, path);
     }
     return this.db.transaction(async (tx) => {
+      await tx.run('INSERT INTO registry_artifacts (sha256, bytes) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING', [sha256, input.artifact]);
       const last = await tx.get<{ v: number | null }>('SELECT MAX(version) AS v FROM registry_models WHERE name = ?', [input.name]);
       const version = (last?.v ?? 0) + 1;
       const parent = input.parentVersion ?? (version > 1 ? version - 1 : undefined);
@@ -171,7 +184,10 @@ export class Registry {
     for (const v of victims) {
       await this.db.run('DELETE FROM registry_models WHERE name = ? AND version = ?', [v.name, v.version]);
       const others = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM registry_models WHERE sha256 = ?', [v.sha256]);
-      if (Number(others?.n ?? 0) === 0) rmSync(this.artifactPath(v.sha256), { force: true });
+      if (Number(others?.n ?? 0) === 0) {
+        await this.db.run('DELETE FROM registry_artifacts WHERE sha256 = ?', [v.sha256]);
+        rmSync(this.artifactPath(v.sha256), { force: true });
+      }
     }
     return victims;
   }
