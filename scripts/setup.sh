@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runtime_pkgs=(libxgboost0)
-test_pkgs=(python3-xgboost python3-boto3 python3-scipy python3-statsmodels chromium)
+test_pkgs=(python3-xgboost python3-boto3 python3-scipy python3-statsmodels python3-prometheus-client chromium)
 pkgs=("${runtime_pkgs[@]}")
 [ "${1:-}" = "--runtime-only" ] || pkgs+=("${test_pkgs[@]}")
 
