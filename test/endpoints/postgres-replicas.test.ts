@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createApp, type App } from '../../src/app.js';
+import type { InvokeRequest } from '../../src/endpoints/index.js';
 import { prepareTitanic, SEED_VARIANTS, trainAndRegister } from '../../src/training/index.js';
 import { POSTGRES_URL } from '../helpers/db.js';
 import { XGBOOST_IMAGE } from '../helpers/endpoint.js';
@@ -53,10 +54,22 @@ describe('two replicas on one PostgreSQL store', () => {
     await first.endpoints.createEndpoint({ EndpointName: 'shared', EndpointConfigName: 'shared-config' });
     await until('InService on the second replica', async () => (await second.endpoints.describeEndpoint('shared').catch(() => undefined))?.EndpointStatus === 'InService');
 
-    const invokeOn = (app: App) => app.endpoints.invoke({ endpointName: 'shared', body: ROW, contentType: 'text/csv', receivedAtNs: process.hrtime.bigint() });
+    const request = (targetVariant?: string): InvokeRequest => ({
+      endpointName: 'shared',
+      body: ROW,
+      contentType: 'text/csv',
+      accept: undefined,
+      targetVariant,
+      customAttributes: undefined,
+      inferenceId: undefined,
+      assignmentKey: undefined,
+      receivedAtNs: process.hrtime.bigint(),
+    });
+    const invokeOn = (app: App, target?: string) => app.endpoints.invoke(request(target));
     const answer = await invokeOn(second);
     assert.ok(['VariantA', 'VariantB'].includes(answer.variant));
-    assert.deepEqual(answer.result.body.toString(), (await invokeOn(first).then(() => second.endpoints.invoke({ endpointName: 'shared', targetVariant: answer.variant, body: ROW, contentType: 'text/csv', receivedAtNs: process.hrtime.bigint() }))).result.body.toString());
+    const fromFirst = await invokeOn(first, answer.variant);
+    assert.equal(Buffer.from(fromFirst.result.body).toString(), Buffer.from(answer.result.body).toString(), 'both replicas load the same model');
 
     await first.endpoints.updateEndpointWeightsAndCapacities({ EndpointName: 'shared', DesiredWeightsAndCapacities: [{ VariantName: 'VariantA', DesiredWeight: 0 }, { VariantName: 'VariantB', DesiredWeight: 1 }] });
     await until('the weight change on the second replica', async () => (await second.endpoints.describeEndpoint('shared')).ProductionVariants[0].CurrentWeight === 0);
