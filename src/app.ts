@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { openDb, storeOptionsFromEnv, type Db, type StoreOptions } from './store/index.js';
-import { Registry } from './registry/index.js';
+import { ModelPackages, Registry } from './registry/index.js';
 import { createEndpointService, type EndpointServiceImpl } from './endpoints/index.js';
 import { Alarms, DataCapture, METRICS_MIGRATIONS, MetricsQuery, MetricsRecorder, type InvocationObserver } from './metrics/index.js';
 import { BanditRouter, EventLog, EXPERIMENT_MIGRATIONS, PredictionLog, RolloutScheduler } from './experiments/index.js';
@@ -21,6 +21,8 @@ export interface App {
   options: AppOptions;
   db: Db;
   registry: Registry;
+  /** SageMaker Model Registry view (package groups, versions, approval) over the registry. */
+  packages: ModelPackages;
   endpoints: EndpointServiceImpl;
   observers: InvocationObserver[];
   recorder: MetricsRecorder;
@@ -44,6 +46,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   try {
     await db.migrate([...METRICS_MIGRATIONS, ...EXPERIMENT_MIGRATIONS]);
     const registry = await Registry.open(db, dataDir, now);
+    const packages = await ModelPackages.open(db, registry, now);
     const recorder = new MetricsRecorder(db, now, iv.metricsFlushMs ?? 5000);
     const feedback = new PredictionLog(db, now);
     await feedback.start();
@@ -66,6 +69,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       options: { ...options, dataDir },
       db,
       registry,
+      packages,
       endpoints,
       observers,
       recorder,

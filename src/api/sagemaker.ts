@@ -3,6 +3,7 @@ import type { App } from '../app.js';
 import { DomainError, type EndpointConfigRecord, type EndpointRecord, type ModelRecord } from '../endpoints/index.js';
 import { createTrainingJobs, type TrainingJobsApi } from './training-jobs.js';
 import { AwsError } from './aws-errors.js';
+import { containerFromPackage, modelPackageOperations } from './model-packages.js';
 
 /** Epoch seconds, as AWS JSON protocols send timestamps. */
 const ts = (d: Date | number) => (typeof d === 'number' ? d : d.getTime()) / 1000;
@@ -36,7 +37,7 @@ function endpointOut(e: EndpointRecord) {
   };
 }
 
-const container = z.object({ Image: z.string().optional(), ModelDataUrl: z.string().optional(), Environment: z.record(z.string(), z.string()).optional() }).passthrough();
+const container = z.object({ Image: z.string().optional(), ModelDataUrl: z.string().optional(), ModelPackageName: z.string().optional(), Environment: z.record(z.string(), z.string()).optional() }).passthrough();
 const variant = z
   .object({
     VariantName: z.string(),
@@ -140,7 +141,11 @@ export function sagemakerOperations(app: App): Record<string, SageMakerOperation
     return r.data as z.infer<(typeof schemas)[K]>;
   };
   return {
-    CreateModel: async (i) => ({ ModelArn: (await ep.createModel(parse('CreateModel', i))).ModelArn }),
+    CreateModel: async (i) => {
+      const input = parse('CreateModel', i);
+      const PrimaryContainer = input.PrimaryContainer && (await containerFromPackage(app, input.PrimaryContainer));
+      return { ModelArn: (await ep.createModel({ ...input, PrimaryContainer })).ModelArn };
+    },
     DescribeModel: async (i) => modelOut(await ep.describeModel(parse('DescribeModel', i).ModelName)),
     DeleteModel: async (i) => (await ep.deleteModel(parse('DeleteModel', i).ModelName), {}),
     ListModels: async (i) => {
@@ -172,6 +177,7 @@ export function sagemakerOperations(app: App): Record<string, SageMakerOperation
     CreateTrainingJob: (i) => jobs.create(i),
     DescribeTrainingJob: (i) => jobs.describe(i),
     ListTrainingJobs: (i) => jobs.list(i),
+    ...modelPackageOperations(app),
   };
 }
 
