@@ -67,3 +67,4 @@ for (const [key, variant] of Object.entries(variants)) {
   console.log(`${variant.name}: ${job.TrainingJobStatus}, model at ${artifacts[key]} ${metrics}`);
 }
 saveState('models', artifacts);
+saveState('training-jobs', { modelA: variants.modelA.name, modelB: variants.modelB.name });
