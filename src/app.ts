@@ -14,7 +14,7 @@ export interface AppOptions {
   /** Injectable clock, epoch milliseconds. */
   now?: () => number;
   /** Background intervals (ms); 0 turns a loop off (tests drive it with tick()). */
-  intervals?: { rolloutMs?: number; banditMs?: number; alarmMs?: number; metricsFlushMs?: number };
+  intervals?: { rolloutMs?: number; banditMs?: number; alarmMs?: number; metricsFlushMs?: number; retentionMs?: number };
 }
 
 export interface App {
@@ -64,6 +64,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     await bandits.start(iv.banditMs ?? 2000);
     if ((iv.metricsFlushMs ?? 5000) > 0) recorder.start();
     if ((iv.alarmMs ?? 10_000) > 0) alarms.start(iv.alarmMs ?? 10_000);
+    // Retention: stored metric minutes (15 days) and logged predictions (7 days) older than their window go.
+    const prune = () => Promise.all([recorder.prune(), feedback.prune()]).catch(() => {});
+    let retentionTimer: NodeJS.Timeout | null = null;
+    if ((iv.retentionMs ?? 3_600_000) > 0) {
+      void prune();
+      retentionTimer = setInterval(() => void prune(), iv.retentionMs ?? 3_600_000);
+      retentionTimer.unref();
+    }
     let closed = false;
     return {
       options: { ...options, dataDir },
@@ -83,6 +91,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       async close() {
         if (closed) return;
         closed = true;
+        if (retentionTimer) clearInterval(retentionTimer);
         await rollouts.close();
         bandits.close();
         alarms.close();

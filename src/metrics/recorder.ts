@@ -25,6 +25,8 @@ interface Pending extends Delta {
 }
 
 export const LIVE_SECONDS = 3600;
+/** How long per-minute metrics are kept. */
+export const METRICS_RETENTION_MS = 15 * 24 * 3600 * 1000;
 
 /** Upper bounds (microseconds) of the fixed buckets kept for Prometheus histograms. */
 export const PROM_BUCKETS_US = [50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000];
@@ -265,9 +267,11 @@ export class MetricsRecorder implements InvocationObserver {
     return this.flushing;
   }
 
-  /** Deletes stored minutes older than the retention. */
-  async prune(retentionMs: number): Promise<void> {
-    await this.db.run('DELETE FROM metrics_deltas WHERE minute < ?', [Math.floor((this.now() - retentionMs) / 60_000)]);
+  /** Deletes stored minutes and custom datapoints older than the retention (default 15 days, as CloudWatch keeps 1-minute data). */
+  async prune(retentionMs: number = METRICS_RETENTION_MS): Promise<void> {
+    const cutoff = this.now() - retentionMs;
+    await this.db.run('DELETE FROM metrics_deltas WHERE minute < ?', [Math.floor(cutoff / 60_000)]);
+    await this.db.run('DELETE FROM metrics_custom WHERE ts < ?', [cutoff]);
   }
 
   async close(): Promise<void> {
