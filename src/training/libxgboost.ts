@@ -173,9 +173,14 @@ export class Booster {
 
   /** The model in XGBoost's JSON format. */
   saveJson(): Buffer {
+    return this.saveRaw('json');
+  }
+
+  /** The model in XGBoost's JSON, UBJSON or deprecated binary format. */
+  saveRaw(format: 'json' | 'ubj' | 'deprecated'): Buffer {
     const len = [0];
     const ptr: unknown[] = [null];
-    check(lib().XGBoosterSaveModelToBuffer(this.raw, '{"format": "json"}', len, ptr), 'XGBoosterSaveModelToBuffer');
+    check(lib().XGBoosterSaveModelToBuffer(this.raw, JSON.stringify({ format }), len, ptr), 'XGBoosterSaveModelToBuffer');
     return Buffer.from(koffi.decode(ptr[0], 'uint8_t', len[0]) as number[]);
   }
 

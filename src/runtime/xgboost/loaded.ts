@@ -43,11 +43,15 @@ export class XgboostModel implements LoadedModel {
   /** Predictions for rows already encoded (row-major, NaN = missing): rows × outputWidth values. */
   predictRows(x: Float32Array, rows: number, options: { outputMargin?: boolean; baseMargin?: ArrayLike<number> } = {}): Float32Array {
     const k = this.forest.numGroup;
-    const margins = new Float32Array(rows * k);
-    predictMargins(this.forest, x, rows, this.cols, margins, options.baseMargin);
-    if (options.outputMargin) return margins;
+    if (options.outputMargin) {
+      const margins = new Float32Array(rows * k);
+      predictMargins(this.forest, x, rows, this.cols, margins, options.baseMargin);
+      return margins;
+    }
+    if (this.margins.length < rows * k) this.margins = new Float32Array(rows * k);
+    predictMargins(this.forest, x, rows, this.cols, this.margins, options.baseMargin);
     const out = new Float32Array(rows * this.width);
-    transform(this.forest, margins, rows, out);
+    transform(this.forest, this.margins, rows, out);
     return out;
   }
 

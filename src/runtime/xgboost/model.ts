@@ -32,6 +32,8 @@ export interface FlatForest {
   /** Split threshold for inner nodes, leaf value for leaves. */
   value: Float32Array;
   defaultLeft: Uint8Array;
+  /** The child a missing value goes to (left or right by default_left), so the hot loop needs one lookup. */
+  missingChild: Int32Array;
   booster: 'gbtree' | 'dart';
   featureNames: string[];
 }
@@ -67,8 +69,8 @@ const f = Math.fround;
 /** XGBoost's ObjFunction::ProbToMargin, in float32 as XGBoost computes it. */
 function probToMargin(objective: Objective, baseScore: number): number {
   switch (objective) {
+    // binary:logitraw keeps base_score as the margin (libxgboost's LogisticRaw), unlike the logistic objectives.
     case 'binary:logistic':
-    case 'binary:logitraw':
     case 'reg:logistic':
       return f(-Math.log(f(f(1 / f(baseScore)) - 1)));
     case 'count:poisson':
@@ -153,6 +155,8 @@ export function parseXgboostJson(text: string | Buffer, source = 'model'): FlatF
     }
     offset += n;
   });
+  const missingChild = new Int32Array(total);
+  for (let i = 0; i < total; i++) missingChild[i] = defaultLeft[i] === 1 ? left[i] : right[i];
   return {
     objective,
     numFeature,
@@ -166,6 +170,7 @@ export function parseXgboostJson(text: string | Buffer, source = 'model'): FlatF
     splitIndex,
     value,
     defaultLeft,
+    missingChild,
     booster,
     featureNames: Array.isArray(learner.feature_names) ? learner.feature_names : [],
   };

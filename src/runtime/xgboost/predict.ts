@@ -1,6 +1,7 @@
 import type { FlatForest } from './model.js';
 
 const f = Math.fround;
+const BLOCK = 64;
 
 /** Values per row in the transformed output: class probabilities for softprob, else one. */
 export function outputWidth(forest: FlatForest): number {
@@ -20,30 +21,38 @@ export function predictMargins(
   margins: Float32Array,
   baseMargin?: ArrayLike<number>,
 ): void {
-  const { left, right, splitIndex, value, defaultLeft, treeRoot, treeGroup, treeWeight, numGroup } = forest;
+  const { left, right, splitIndex, value, missingChild, treeRoot, treeGroup, treeWeight, numGroup } = forest;
   const nTrees = treeRoot.length;
+  if (numGroup === 1 && treeWeight === undefined) {
+    // Rows in blocks, trees in the outer loop: a tree's nodes stay in cache while a block of rows walks it.
+    // Each row still adds its leaves in tree order, so the float32 sums are libxgboost's exactly.
+    for (let r = 0; r < rows; r++) margins[r] = baseMargin ? baseMargin[r] : forest.baseMargin;
+    for (let start = 0; start < rows; start += BLOCK) {
+      const end = start + BLOCK < rows ? start + BLOCK : rows;
+      for (let t = 0; t < nTrees; t++) {
+        const root = treeRoot[t];
+        for (let r = start; r < end; r++) {
+          const rowBase = r * cols;
+          let n = root;
+          while (left[n] !== -1) {
+            const v = x[rowBase + splitIndex[n]];
+            n = v !== v ? missingChild[n] : v < value[n] ? left[n] : right[n];
+          }
+          margins[r] = f(margins[r] + value[n]);
+        }
+      }
+    }
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const rowBase = r * cols;
     const outBase = r * numGroup;
     for (let g = 0; g < numGroup; g++) margins[outBase + g] = baseMargin ? baseMargin[outBase + g] : forest.baseMargin;
-    if (numGroup === 1 && treeWeight === undefined) {
-      let sum = margins[outBase];
-      for (let t = 0; t < nTrees; t++) {
-        let n = treeRoot[t];
-        while (left[n] !== -1) {
-          const v = x[rowBase + splitIndex[n]];
-          n = v !== v ? (defaultLeft[n] === 1 ? left[n] : right[n]) : v < value[n] ? left[n] : right[n];
-        }
-        sum = f(sum + value[n]);
-      }
-      margins[outBase] = sum;
-      continue;
-    }
     for (let t = 0; t < nTrees; t++) {
       let n = treeRoot[t];
       while (left[n] !== -1) {
         const v = x[rowBase + splitIndex[n]];
-        n = v !== v ? (defaultLeft[n] === 1 ? left[n] : right[n]) : v < value[n] ? left[n] : right[n];
+        n = v !== v ? missingChild[n] : v < value[n] ? left[n] : right[n];
       }
       const leaf = treeWeight === undefined ? value[n] : f(treeWeight[t] * value[n]);
       const o = outBase + treeGroup[t];
