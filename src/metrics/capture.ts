@@ -43,23 +43,44 @@ export class DataCapture implements InvocationObserver {
     const config = this.options.configFor(e.endpoint);
     if (!config || config.EnableCapture === false || e.status >= 400) return;
     if (this.random() * 100 >= config.InitialSamplingPercentage) return;
-    const modes = new Set(config.CaptureOptions.map((o) => o.CaptureMode));
-    const input = modes.has('Input') || modes.has('InputAndOutput');
-    const output = modes.has('Output') || modes.has('InputAndOutput');
-    const t = new Date(this.now());
-    const record: Record<string, unknown> = {
-      captureData: {
-        ...(input ? { endpointInput: { observedContentType: e.contentType, mode: 'INPUT', data: e.requestBody.toString('base64'), encoding: 'BASE64' } } : {}),
-        ...(output && e.result
-          ? { endpointOutput: { observedContentType: e.result.contentType, mode: 'OUTPUT', data: Buffer.from(e.result.body).toString('base64'), encoding: 'BASE64' } }
-          : {}),
-      },
-      eventMetadata: { eventId: e.inferenceId, inferenceId: e.inferenceId, inferenceTime: t.toISOString(), variant: e.variant, shadow: e.shadow },
-      eventVersion: '0',
-    };
-    const hourKey = join(e.endpoint, e.variant, String(t.getUTCFullYear()), pad(t.getUTCMonth() + 1), pad(t.getUTCDate()), pad(t.getUTCHours()));
-    this.queue.push({ file: hourKey, line: JSON.stringify(record) + '\n' });
+    const modes = this.modesOf(config);
+    const now = this.now();
+    // SageMaker's capture record, written as text directly: only the few free-text fields need JSON escaping.
+    const input = modes.input ? `"endpointInput":{"observedContentType":${JSON.stringify(e.contentType)},"mode":"INPUT","data":"${e.requestBody.toString('base64')}","encoding":"BASE64"}` : '';
+    const output =
+      modes.output && e.result
+        ? `"endpointOutput":{"observedContentType":${JSON.stringify(e.result.contentType)},"mode":"OUTPUT","data":"${(typeof e.result.body === 'string' ? Buffer.from(e.result.body) : Buffer.from(e.result.body)).toString('base64')}","encoding":"BASE64"}`
+        : '';
+    const id = JSON.stringify(e.inferenceId);
+    const line = `{"captureData":{${input}${input && output ? ',' : ''}${output}},"eventMetadata":{"eventId":${id},"inferenceId":${id},"inferenceTime":"${new Date(now).toISOString()}","variant":${JSON.stringify(e.variant)},"shadow":${e.shadow}},"eventVersion":"0"}\n`;
+    this.queue.push({ file: this.hourKey(e.endpoint, e.variant, now), line });
     if (!this.writing) this.writing = this.drain().finally(() => (this.writing = null));
+  }
+
+  private readonly modeCache = new WeakMap<DataCaptureConfig, { input: boolean; output: boolean }>();
+
+  private modesOf(config: DataCaptureConfig): { input: boolean; output: boolean } {
+    let m = this.modeCache.get(config);
+    if (!m) {
+      const modes = new Set(config.CaptureOptions.map((o) => o.CaptureMode));
+      m = { input: modes.has('Input') || modes.has('InputAndOutput'), output: modes.has('Output') || modes.has('InputAndOutput') };
+      this.modeCache.set(config, m);
+    }
+    return m;
+  }
+
+  private readonly hourKeys = new Map<string, { hour: number; key: string }>();
+
+  /** <endpoint>/<variant>/<yyyy>/<mm>/<dd>/<hh>, computed once per hour per variant. */
+  private hourKey(endpoint: string, variant: string, now: number): string {
+    const hour = Math.floor(now / 3_600_000);
+    const id = `${endpoint}\u0000${variant}`;
+    const cached = this.hourKeys.get(id);
+    if (cached && cached.hour === hour) return cached.key;
+    const t = new Date(now);
+    const key = join(endpoint, variant, String(t.getUTCFullYear()), pad(t.getUTCMonth() + 1), pad(t.getUTCDate()), pad(t.getUTCHours()));
+    this.hourKeys.set(id, { hour, key });
+    return key;
   }
 
   private async drain(): Promise<void> {
