@@ -40,3 +40,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "splitserve setup: installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# The dashboard is bundled to static files at install time (no CDN: the machine may be offline).
+node scripts/build-ui.mjs
