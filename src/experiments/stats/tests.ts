@@ -1,4 +1,4 @@
-import chisquare from '@stdlib/stats-base-dists-chisquare';
+import gammainc from '@stdlib/math-base-special-gammainc';
 import normal from '@stdlib/stats-base-dists-normal';
 import studentT from '@stdlib/stats-base-dists-t';
 
@@ -35,7 +35,8 @@ export function chiSquareGoodnessOfFit(observed: readonly number[], expected: re
   }
   const df = cells - 1;
   if (df < 1) return { chi2: 0, df: 0, pValue: 1 };
-  return { chi2, df, pValue: 1 - chisquare.cdf(chi2, df) };
+  // The upper regularized incomplete gamma is the chi-square survival function, accurate far into the tail (1 − cdf is not).
+  return { chi2, df, pValue: gammainc(chi2 / 2, df / 2, true, true) };
 }
 
 export interface SrmPeriod {
@@ -113,7 +114,7 @@ export function twoProportionTest(control: Proportion, treatment: Proportion, al
     relative: pt / pc - 1,
     relativeCi: [Math.exp(logRatio - q * seLog) - 1, Math.exp(logRatio + q * seLog) - 1],
     statistic: stat,
-    pValue: sePooled > 0 ? 2 * (1 - normal.cdf(Math.abs(stat), 0, 1)) : 1,
+    pValue: sePooled > 0 ? 2 * normal.cdf(-Math.abs(stat), 0, 1) : 1,
   };
 }
 
@@ -136,7 +137,7 @@ export function welchTest(control: Moments, treatment: Moments, alpha = 0.05): E
     relative: rel,
     relativeCi: [rel - q * seRel, rel + q * seRel],
     statistic: stat,
-    pValue: se > 0 ? 2 * (1 - studentT.cdf(Math.abs(stat), df)) : 1,
+    pValue: se > 0 ? 2 * studentT.cdf(-Math.abs(stat), df) : 1,
     df,
   };
 }

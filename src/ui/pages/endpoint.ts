@@ -183,7 +183,7 @@ export function endpointPage(main: HTMLElement, name: string): Page {
       replace(analysis, h('h2', { id: 'analysis-h' }, 'Analysis'), h('p', { class: 'muted' }, (err as ApiError).message));
       return;
     }
-    const label: Record<string, string> = { keep_testing: 'Keep testing', winner: 'A variant wins', no_difference: 'No detectable difference', srm: 'Sample ratio mismatch: results untrustworthy' };
+    const label: Record<string, string> = { keep_testing: 'Keep testing', winner: 'A variant wins', no_detectable_difference: 'No detectable difference', sample_ratio_mismatch: 'Sample ratio mismatch: results untrustworthy' };
     replace(
       analysis,
       h('h2', { id: 'analysis-h' }, 'Analysis'),
