@@ -286,7 +286,7 @@ export class EndpointServiceImpl implements EndpointService {
     const started = this.now();
     try {
       const table = await this.buildTable(live.deployed, live.record.ProductionVariants, live.sticky);
-      if (this.endpoints.get(live.record.EndpointName) !== live) {
+      if (this.closed || this.endpoints.get(live.record.EndpointName) !== live) {
         await this.unloadTable(table);
         return;
       }
@@ -553,6 +553,10 @@ export class EndpointServiceImpl implements EndpointService {
       const bring = this.withLock(live, async () => {
         try {
           const table = await this.buildTable(deployed, record.ProductionVariants, sticky);
+          if (this.closed || this.endpoints.get(name) !== live) {
+            await this.unloadTable(table);
+            return;
+          }
           live.table = table;
           live.sticky = table.sticky;
           record.EndpointStatus = 'InService';
