@@ -594,7 +594,7 @@ export class EndpointServiceImpl implements EndpointService {
     }
     const inferenceId = req.inferenceId ?? this.nextInferenceId();
     const observers = this.deps.observers;
-    for (let i = 0; i < observers.length; i++) observers[i].invocationStarted(req.endpointName, variant.name);
+    for (let i = 0; i < observers.length; i++) observers[i].invocationStarted(req.endpointName, variant.name, false);
     table.inFlight++;
     const modelStart = process.hrtime.bigint();
     let result: PredictResult | undefined;
@@ -644,6 +644,13 @@ export class EndpointServiceImpl implements EndpointService {
   }
 
   private async runShadow(live: LiveEndpoint, shadow: LiveVariant, req: InvokeRequest, inferenceId: string): Promise<void> {
+    for (const o of this.deps.observers) {
+      try {
+        o.invocationStarted(req.endpointName, shadow.name, true);
+      } catch {
+        // an observer's failure never reaches the caller
+      }
+    }
     const start = process.hrtime.bigint();
     let result: PredictResult | undefined;
     let failure: unknown;
@@ -675,7 +682,6 @@ export class EndpointServiceImpl implements EndpointService {
     };
     for (const o of this.deps.observers) {
       try {
-        o.invocationStarted(req.endpointName, shadow.name);
         o.invocationFinished(event);
       } catch {
         // an observer's failure never reaches the caller

@@ -213,9 +213,9 @@ export class MetricsRecorder implements InvocationObserver {
     return out;
   }
 
-  invocationStarted(endpoint: string, variant: string): void {
+  invocationStarted(endpoint: string, variant: string, shadow: boolean): void {
     if (!this.enabled) return;
-    this.slot(endpoint, variant).inFlight++;
+    this.slot(endpoint, variant, shadow).inFlight++;
   }
 
   invocationFinished(e: InvocationEvent): void {

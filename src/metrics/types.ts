@@ -31,6 +31,6 @@ export interface InvocationEvent {
 }
 
 export interface InvocationObserver {
-  invocationStarted(endpoint: string, variant: string): void;
+  invocationStarted(endpoint: string, variant: string, shadow: boolean): void;
   invocationFinished(event: InvocationEvent): void;
 }

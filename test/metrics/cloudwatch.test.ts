@@ -14,9 +14,9 @@ import {
   PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
-import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
 import { startTestServer, testRows, type TestServer } from '../helpers/server.js';
 import { deploySeedEndpoint, inParallel } from '../helpers/endpoint.js';
+import { binomialTwoSided } from '../helpers/stats.js';
 
 const dims = (endpoint: string, variant: string) => [
   { Name: 'EndpointName', Value: endpoint },
@@ -25,13 +25,6 @@ const dims = (endpoint: string, variant: string) => [
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((e) => (statSync(join(dir, e)).isDirectory() ? files(join(dir, e)) : [join(dir, e)]));
-}
-
-/** Two-sided exact binomial test p-value (sum of the probabilities of outcomes as or less likely, by the doubling rule). */
-function binomialTwoSided(k: number, n: number, p: number): number {
-  const lower = binomialCdf(k, n, p);
-  const upper = 1 - binomialCdf(k - 1, n, p);
-  return Math.min(1, 2 * Math.min(lower, upper));
 }
 
 describe("CloudWatch-compatible metrics: the seed's phase 4", () => {
