@@ -56,7 +56,12 @@ export function parseDuration(s: string | undefined, fallbackMs: number): number
 
 const weightsBody = z.object({ weights: z.record(z.string(), z.number().min(0)) }).strict();
 const feedbackItem = z.object({ inferenceId: z.string().min(1), label: z.number().optional(), reward: z.number().optional() }).strict().refine((i) => i.label !== undefined || i.reward !== undefined, { message: 'give a label or a reward' });
-const feedbackBody = z.union([feedbackItem, z.object({ items: z.array(feedbackItem).min(1).max(10_000) }).strict()]);
+const feedbackBatch = z.object({ items: z.array(feedbackItem).min(1).max(10_000) }).strict();
+/** One item or `{items: [...]}`; chosen by shape first so that errors name the field that is wrong. */
+function parseFeedback(body: unknown): z.infer<typeof feedbackItem>[] {
+  if (body && typeof body === 'object' && 'items' in body) return feedbackBatch.parse(body).items;
+  return [feedbackItem.parse(body)];
+}
 
 type P = FastifyRequest<{ Params: { name: string; version?: string }; Querystring: Record<string, string | undefined> }>;
 
@@ -163,8 +168,7 @@ export function registerV1Routes(fastify: FastifyInstance, app: App): void {
 
   route('POST', '/v1/endpoints/:name/feedback', async (req) => {
     await ep.describeEndpoint(req.params.name);
-    const body = feedbackBody.parse(jsonBody(req));
-    const items = 'items' in body ? body.items : [body];
+    const items = parseFeedback(jsonBody(req));
     const result = await app.feedback.record(req.params.name, items);
     if (result.unknown.length && result.accepted === 0 && result.duplicates === 0) {
       throw new FeedbackError(`unknown inference id${result.unknown.length > 1 ? 's' : ''}: ${result.unknown.slice(0, 10).join(', ')}${result.unknown.length > 10 ? ' …' : ''}`, 404);
