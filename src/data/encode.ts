@@ -9,6 +9,8 @@ export interface DatasetSpec {
   categorical?: string[];
   /** Columns to ignore. */
   drop?: string[];
+  /** Fixed category codes for some categorical columns (code = index), instead of learning them from the rows. */
+  categories?: Record<string, string[]>;
   task: Task;
 }
 
@@ -33,6 +35,8 @@ export function fitSchema(table: CsvTable, spec: DatasetSpec): FeatureSchema {
   const features: FeatureSpec[] = names.map((name) => {
     const i = col(name);
     if (!categorical.has(name)) return { name, kind: 'numeric' };
+    const fixed = spec.categories?.[name];
+    if (fixed) return { name, kind: 'categorical', categories: [...fixed] };
     const categories: string[] = [];
     for (const row of table.rows) {
       const v = row[i].trim();

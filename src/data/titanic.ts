@@ -10,5 +10,6 @@ export const TITANIC_SPEC: DatasetSpec = {
   target: 'survived',
   features: ['pclass', 'sex', 'age', 'sibsp', 'parch', 'fare', 'embarked'],
   categorical: ['sex', 'embarked'],
+  categories: { sex: ['male', 'female'], embarked: ['S', 'C', 'Q'] },
   task: 'binary',
 };
