@@ -6,7 +6,12 @@ import { codecOf, MAX_PAYLOAD_BYTES, mediaType, type Codec } from './content-typ
 export class RowBuffer {
   data = new Float32Array(64);
   ensure(size: number): Float32Array {
-    if (this.data.length < size) this.data = new Float32Array(Math.max(size, this.data.length * 2));
+    if (this.data.length < size) {
+      // rows decoded so far are kept: the CSV decoder grows the buffer while it reads
+      const grown = new Float32Array(Math.max(size, this.data.length * 2));
+      grown.set(this.data);
+      this.data = grown;
+    }
     return this.data;
   }
 }
