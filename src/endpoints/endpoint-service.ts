@@ -321,7 +321,8 @@ export class EndpointServiceImpl implements EndpointService {
         const spec = await resolveModelSpec(model.PrimaryContainer, this.deps.registry, cacheDir, v.InitialInstanceCount ?? 1);
         return { name: v.VariantName, modelName: v.ModelName, model: await this.loadModel(spec), weight, instances: v.InitialInstanceCount ?? 1 };
       } catch (err) {
-        throw new Error(`variant ${v.VariantName} (model ${v.ModelName}): ${(err as Error).message}`);
+        const data = model.PrimaryContainer.ModelDataUrl;
+        throw new Error(`variant ${v.VariantName} (model ${v.ModelName}${data ? `, ${data}` : ''}): ${(err as Error).message}`);
       }
     };
     const loaded: LiveVariant[] = [];
