@@ -114,7 +114,7 @@ export function registerV1Routes(fastify: FastifyInstance, app: App): void {
   route('POST', '/v1/endpoints', async (req) => ep.createEndpoint(jsonBody(req) as never), 201);
   route('GET', '/v1/endpoints/:name', async (req) => {
     const record = await ep.describeEndpoint(req.params.name);
-    return { ...record, config: ep.deployedConfig(req.params.name), rollout: app.rollouts.status(req.params.name) ?? null, bandit: app.bandits.config(req.params.name) ?? null };
+    return { ...record, config: ep.deployedConfig(req.params.name), runtimes: ep.runtimes(req.params.name), rollout: app.rollouts.status(req.params.name) ?? null, bandit: app.bandits.config(req.params.name) ?? null };
   });
   route('DELETE', '/v1/endpoints/:name', async (req) => ep.deleteEndpoint(req.params.name));
   route('PUT', '/v1/endpoints/:name/config', async (req) => ep.updateEndpoint({ EndpointName: req.params.name, EndpointConfigName: z.object({ endpointConfigName: z.string() }).parse(jsonBody(req)).endpointConfigName }));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Db } from '../store/index.js';
 import type { Registry } from '../registry/index.js';
-import { loadModel as defaultLoadModel, ModelError, PayloadError, type LoadedModel, type ModelSpec, type PredictResult } from '../runtime/index.js';
+import { loadModel as defaultLoadModel, ModelError, PayloadError, type LoadedModel, type ModelDescription, type ModelSpec, type PredictResult } from '../runtime/index.js';
 import type { InvocationEvent, InvocationObserver } from '../metrics/types.js';
 import type { EndpointService, InvokeRequest, InvokeResult } from './service.js';
 import {
@@ -382,6 +382,13 @@ export class EndpointServiceImpl implements EndpointService {
 
   async describeEndpoint(name: string): Promise<EndpointRecord> {
     return structuredClone(this.live(name).record);
+  }
+
+  /** What each loaded variant runs on (runtime kind, features, container instances), for the native API. */
+  runtimes(name: string): { variant: string; shadow: boolean; model: string; runtime: ModelDescription }[] {
+    const table = this.live(name).table;
+    if (!table) return [];
+    return [...table.variants.map((v) => ({ v, shadow: false })), ...table.shadows.map((v) => ({ v, shadow: true }))].map(({ v, shadow }) => ({ variant: v.name, shadow, model: v.modelName, runtime: v.model.describe() }));
   }
 
   async listEndpoints(filter: { NameContains?: string; StatusEquals?: string } = {}): Promise<EndpointRecord[]> {

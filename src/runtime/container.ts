@@ -195,7 +195,13 @@ export class ContainerModel implements LoadedModel {
           signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 60_000),
         });
       } catch (err) {
-        const reason = (err as Error).name === 'TimeoutError' ? 'timed out' : `failed: ${(err as Error).message}`;
+        const timedOut = (err as Error).name === 'TimeoutError';
+        if (!timedOut) {
+          // the instance is gone or refusing: take it out of rotation until a ping (or its restart) brings it back
+          instance.healthy = false;
+          void instance.check();
+        }
+        const reason = timedOut ? 'timed out' : `failed: ${(err as Error).message}`;
         throw new ModelError(`container instance ${instance.index} ${reason}`, 500);
       }
       const out = Buffer.from(await res.arrayBuffer());
