@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareData, prepareTitanic, runCommandTrainer, SEED_VARIANTS, trainAndRegister, toJsonModel, type PreparedData } from '../../training/index.js';
+import { parseHyperparameters, prepareData, prepareTitanic, runCommandTrainer, SEED_VARIANTS, trainAndRegister, toJsonModel, type PreparedData } from '../../training/index.js';
 import { TITANIC_CSV, TITANIC_SPEC, type Task } from '../../data/index.js';
 import { importModelFile, RegistryError } from '../../registry/index.js';
 import { withRegistry } from '../embedded.js';
@@ -69,9 +69,13 @@ export function register(program: Command): void {
       await withRegistry(cmd, async (registry) => {
         const results: { name: string; version: number; metrics?: Record<string, unknown>; ms: number }[] = [];
         if (opts.seedVariants) {
+          // --param overrides the seed's values in both variants (e.g. a different seed), validated before any work
+          const overrides = parseParams(opts.param);
+          const variants = Object.entries(SEED_VARIANTS).map(([name, seed]) => [name, { ...seed, ...overrides }] as const);
+          for (const [, params] of variants) parseHyperparameters(params);
           const data = await prepareTitanic(Number(opts.splitSeed));
-          for (const [name, params] of Object.entries(SEED_VARIANTS)) {
-            const bar = opts.json ? { update() {}, stop() {} } : progressBar(`training ${name}`, params.num_round);
+          for (const [name, params] of variants) {
+            const bar = opts.json ? { update() {}, stop() {} } : progressBar(`training ${name}`, Number(params.num_round));
             const t = await trainAndRegister(registry, name, data, params, (r) => bar.update(r));
             bar.stop();
             results.push({ name, version: t.version.version, metrics: t.version.metrics, ms: t.trainMs });
@@ -79,6 +83,8 @@ export function register(program: Command): void {
         } else {
           if (!opts.name) throw new Error('give the model a name with --name (or use --seed-variants)');
           const params = parseParams(opts.param);
+          // the values given are checked before the data is read (num_class may come from the data later)
+          if (!opts.command) parseHyperparameters({ ...params, ...(params.objective?.startsWith('multi:') && !params.num_class ? { num_class: 2 } : {}) });
           const objective = params.objective ?? 'binary:logistic';
           const task: Task = opts.task ?? (objective.startsWith('multi:') ? 'multiclass' : objective.startsWith('binary:') ? 'binary' : 'regression');
           const split = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
@@ -125,8 +131,24 @@ export function register(program: Command): void {
   models
     .command('show <name> [version]')
     .description('one model version with its hyperparameters, schema and metrics')
-    .action(async (name: string, version: string | undefined, _opts, cmd: Command) => {
-      await withRegistry(cmd, async (registry) => printJson(await registry.get(name, version ? Number(version) : undefined)));
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, version: string | undefined, opts, cmd: Command) => {
+      await withRegistry(cmd, async (registry) => {
+        const v = await registry.get(name, version ? Number(version) : undefined);
+        if (opts.json) return printJson(v);
+        console.log(`${v.name} version ${v.version}  ${v.framework}  ${v.sizeBytes} bytes  sha256 ${v.sha256}`);
+        console.log(`created ${new Date(v.createdAt).toISOString()}${v.parentVersion ? `  parent v${v.parentVersion}` : ''}${v.source ? `  from ${v.source}` : ''}`);
+        if (v.dataFingerprint) console.log(`training data sha256 ${v.dataFingerprint}`);
+        const hp = Object.entries(v.hyperparameters);
+        if (hp.length) console.log(table(['hyperparameter', 'value'], hp.map(([k, x]) => [k, String(x)])));
+        if (v.featureSchema) {
+          const f = v.featureSchema;
+          console.log(table(['feature', 'kind', 'categories (code = position)'], f.features.map((x) => [x.name, x.kind, x.kind === 'categorical' ? x.categories.join(', ') : ''])));
+          console.log(`target ${f.target} (${f.task}${f.classes ? `, classes ${f.classes.join(', ')}` : ''})`);
+        }
+        const metrics = Object.entries(v.metrics ?? {}).filter(([, x]) => typeof x === 'number');
+        if (metrics.length) console.log(table(['test metric', 'value'], metrics.map(([k, x]) => [k, Number.isInteger(x) ? String(x) : (x as number).toFixed(4)])));
+      });
     });
   models
     .command('import <file>')
