@@ -98,6 +98,27 @@ for (const store of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(b.reward, { n: 1, mean: 12.5, variance: 0 });
     });
 
+    it('the report: sample ratio on the traffic seen, accuracy from the feedback, latency percentiles with bootstrap intervals', async () => {
+      const r = (await (await fetch(`${t.url}/v1/endpoints/judged/report`)).json()) as {
+        srm: { observed: number[]; variants: string[]; pValue: number };
+        metrics: { metric: string; comparisons: { variant: string; n: number[] }[] }[];
+        latencyPercentiles: { variant: string; control: string; percentile: number; controlUs: number; treatmentUs: number; differenceUs: number; ci: number[]; resampleSize: number[] }[];
+        verdict: { kind: string };
+      };
+      const a = seen.filter((x) => x.variant === 'VariantA').length;
+      assert.deepEqual(Object.fromEntries(r.srm.variants.map((v, i) => [v, r.srm.observed[i]])), { VariantA: a + 0, VariantB: seen.length - a + 1 }, 'every request counted once (plus the rewarded one)');
+      const acc = r.metrics.find((m) => m.metric === 'accuracy')!.comparisons[0];
+      assert.equal(acc.variant, 'VariantB');
+      assert.deepEqual(acc.n, [a, seen.length - a], 'accuracy counts only requests with a label (the reward-only one is left out)');
+      assert.deepEqual(r.latencyPercentiles.map((l) => `${l.variant}/${l.control} p${l.percentile}`), ['VariantB/VariantA p50', 'VariantB/VariantA p99']);
+      for (const l of r.latencyPercentiles) {
+        assert.ok(l.ci[0] <= l.differenceUs && l.differenceUs <= l.ci[1], JSON.stringify(l));
+        assert.ok(Math.abs(l.differenceUs - (l.treatmentUs - l.controlUs)) < 1e-9);
+        assert.deepEqual(l.resampleSize, [Math.min(a, 2000), Math.min(seen.length - a + 1, 2000)]);
+      }
+      assert.ok(['keep_testing', 'winner', 'no_detectable_difference', 'sample_ratio_mismatch'].includes(r.verdict.kind));
+    });
+
     it('refuses malformed feedback with a precise 4xx and keeps serving', async () => {
       const cases: [unknown, number, RegExp, string?][] = [
         ['{"inferenceId": ', 400, /not valid JSON/],

@@ -280,11 +280,16 @@ export function printReport(report: ExperimentReport): void {
   for (const m of report.metrics) {
     for (const c of m.comparisons) {
       const f = c.frequentist;
-      const scale = m.metric === 'accuracy' ? 1 : 1;
       say(
-        `${m.metric}: ${c.variant} ${f.treatment.toFixed(4)} vs ${c.control} ${f.control.toFixed(4)} (n ${c.n[1]} / ${c.n[0]}): difference ${(f.difference * scale).toFixed(4)} [95% CI ${f.differenceCi[0].toFixed(4)}, ${f.differenceCi[1].toFixed(4)}], relative ${pct(f.relative)} [${pct(f.relativeCi[0])}, ${pct(f.relativeCi[1])}], p = ${f.pValue.toFixed(4)} (Holm ${c.adjustedPValue.toFixed(4)}); P(${c.variant} better) = ${pct(m.higherIsBetter ? c.bayes.chanceToBeatControl : c.bayes.chanceToBeatControl)}, expected loss ${c.bayes.expectedLoss.toFixed(5)}; always-valid CI [${c.sequential.ci[0].toFixed(4)}, ${c.sequential.ci[1].toFixed(4)}]`,
+        `${m.metric}: ${c.variant} ${f.treatment.toFixed(4)} vs ${c.control} ${f.control.toFixed(4)} (n ${c.n[1]} / ${c.n[0]}): difference ${f.difference.toFixed(4)} [95% CI ${f.differenceCi[0].toFixed(4)}, ${f.differenceCi[1].toFixed(4)}], relative ${pct(f.relative)} [${pct(f.relativeCi[0])}, ${pct(f.relativeCi[1])}], p = ${f.pValue.toFixed(4)} (Holm ${c.adjustedPValue.toFixed(4)}); P(${c.variant} better) = ${pct(c.bayes.chanceToBeatControl)}, expected loss ${c.bayes.expectedLoss.toFixed(5)}; always-valid CI [${c.sequential.ci[0].toFixed(4)}, ${c.sequential.ci[1].toFixed(4)}]`,
       );
     }
+  }
+  for (const l of report.latencyPercentiles ?? []) {
+    say(`p${l.percentile} model latency: ${l.variant} ${l.treatmentUs.toFixed(0)} µs vs ${l.control} ${l.controlUs.toFixed(0)} µs: difference ${l.differenceUs.toFixed(0)} µs [95% bootstrap CI ${l.ci[0].toFixed(0)}, ${l.ci[1].toFixed(0)}]`);
+  }
+  for (const sh of report.shadows) {
+    say(`shadow ${sh.variant}: ${sh.pairs} paired answers, agreement ${pct(sh.agreement)}, mean score difference ${sh.meanAbsoluteScoreDifference.toFixed(4)}, errors ${pct(sh.errorRate)}, p99 ${sh.p99Us} µs (production ${sh.productionP99Us} µs)`);
   }
   if (report.sampleSize) {
     say(`to detect ±${report.sampleSize.minimumDetectableEffect} accuracy at 80% power: ${report.sampleSize.perVariant.control} requests with ground truth on the control and ${report.sampleSize.perVariant.treatment} on the challenger at the current split (${report.sampleSize.reached ? 'reached' : 'not reached yet'})`);

@@ -4,6 +4,7 @@ import type { PredictionLog } from '../feedback/index.js';
 import {
   bayesBinary,
   bayesContinuous,
+  bootstrapPercentileDifference,
   decide,
   holmAdjust,
   msprtMeans,
@@ -59,8 +60,36 @@ export interface ExperimentReport {
   metrics: MetricReport[];
   latency: { variant: string; requests: number; p50Us: number; p99Us: number; meanUs: number; errorRate: number }[];
   sampleSize?: { perVariant: { control: number; treatment: number }; minimumDetectableEffect: number; reached: boolean };
+  /** p50 and p99 model latency of each challenger against the control, with percentile-bootstrap intervals. */
+  latencyPercentiles: LatencyPercentileComparison[];
   shadows: ShadowReport[];
   verdict: Verdict;
+}
+
+export interface LatencyPercentileComparison {
+  variant: string;
+  control: string;
+  percentile: number;
+  controlUs: number;
+  treatmentUs: number;
+  differenceUs: number;
+  ci: [number, number];
+  /** Values resampled per group and replicate (the requests, capped at HISTOGRAM_SAMPLE). */
+  resampleSize: [number, number];
+}
+
+/** Most values drawn from a histogram for the bootstrap; above it the interval is conservative (wider). */
+const HISTOGRAM_SAMPLE = 2000;
+
+/**
+ * The latency histogram as a sample for the bootstrap: its quantiles on an even grid, one value per request up to
+ * HISTOGRAM_SAMPLE, so resampling from it is resampling from the recorded distribution (at the histogram's precision).
+ */
+function histogramSample(h: { totalCount: number; getValueAtPercentile(p: number): number }): number[] {
+  const n = Math.min(h.totalCount, HISTOGRAM_SAMPLE);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = h.getValueAtPercentile((100 * (i + 0.5)) / n);
+  return out;
 }
 
 export interface ReportOptions {
@@ -115,6 +144,7 @@ export async function buildReport(endpoint: string, deps: { endpoints: EndpointS
     for (const x of comparisons) evidence.push({ variant: x.variant, metric: 'accuracy', sequential: x.sequential, higherIsBetter: true });
   }
 
+  const latencyPercentiles: LatencyPercentileComparison[] = [];
   // Latency from the live histograms (model + overhead, microseconds).
   const slots = deps.recorder.slotsOf(endpoint);
   const latency = slots
@@ -143,6 +173,15 @@ export async function buildReport(endpoint: string, deps: { endpoints: EndpointS
     const adjusted = holmAdjust(comparisons.map((x) => x.frequentist.pValue));
     comparisons.forEach((x, i) => (x.adjustedPValue = adjusted[i]));
     metrics.push({ metric: 'model_latency_us', higherIsBetter: false, comparisons });
+    for (const s of slots) {
+      if (s.shadow || s.variant === control || s.lifetimeModel.totalCount < 2) continue;
+      const cs = histogramSample(controlSlot.lifetimeModel);
+      const ts = histogramSample(s.lifetimeModel);
+      for (const p of [50, 99]) {
+        const b = bootstrapPercentileDifference(cs, ts, p, { replicates: 400, alpha, seed: p });
+        latencyPercentiles.push({ variant: s.variant, control, percentile: p, controlUs: b.control, treatmentUs: b.treatment, differenceUs: b.difference, ci: b.ci, resampleSize: [cs.length, ts.length] });
+      }
+    }
   }
 
   let sampleSize: ExperimentReport['sampleSize'];
@@ -185,6 +224,7 @@ export async function buildReport(endpoint: string, deps: { endpoints: EndpointS
     metrics,
     latency,
     sampleSize,
+    latencyPercentiles,
     shadows,
     verdict: decide(control, periods.length ? srm : undefined, evidence, mde, sampleSize?.reached ?? false),
   };
