@@ -618,7 +618,7 @@ export class EndpointServiceImpl implements EndpointService {
     const end = process.hrtime.bigint();
     const modelUs = Number(end - modelStart) / 1000;
     const totalUs = Number(end - req.receivedAtNs) / 1000;
-    const status = failure === undefined ? 200 : failure instanceof PayloadError ? failure.status : failure instanceof ModelError ? 424 : 500;
+    const status = failure === undefined ? 200 : failure instanceof PayloadError ? failure.status : failure instanceof ModelError ? failure.originalStatusCode : 500;
     const event: InvocationEvent = {
       endpoint: req.endpointName,
       variant: variant.name,
@@ -677,7 +677,7 @@ export class EndpointServiceImpl implements EndpointService {
       variant: shadow.name,
       inferenceId,
       startedAt: this.now(),
-      status: failure === undefined ? 200 : failure instanceof PayloadError ? failure.status : failure instanceof ModelError ? 424 : 500,
+      status: failure === undefined ? 200 : failure instanceof PayloadError ? failure.status : failure instanceof ModelError ? failure.originalStatusCode : 500,
       modelLatencyUs: modelUs,
       overheadLatencyUs: 0,
       requestBody: req.body,

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { killGroup } from '../shared/process-group.js';
 import { createServer } from 'node:net';
 import type { LoadedModel, ModelDescription, PredictResult } from './types.js';
 import { ModelError } from './types.js';
@@ -86,6 +87,8 @@ class Instance {
     const proc = spawn(cmd, args, {
       env: { ...process.env, ...this.options.environment, SAGEMAKER_BIND_TO_PORT: String(port), SAGEMAKER_SAFE_PORT_RANGE: `${port}-${port}` },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // its own process group, so that stopping it also stops what a `sh -c` wrapper started
+      detached: true,
     });
     this.proc = proc;
     const log = this.options.log;
@@ -104,7 +107,7 @@ class Instance {
     if (!this.healthy) {
       const code = proc.exitCode;
       this.stopping = true;
-      proc.kill('SIGKILL');
+      killGroup(proc, 'SIGKILL');
       throw new Error(`container command "${this.options.command!.join(' ')}" ${code !== null ? `exited with code ${code}` : `did not answer GET /ping within ${this.timeout()} ms`}`);
     }
   }
@@ -134,10 +137,12 @@ class Instance {
     this.stopping = true;
     this.healthy = false;
     const proc = this.proc;
-    if (!proc || proc.exitCode !== null) return;
-    proc.kill('SIGTERM');
-    const exited = await Promise.race([new Promise<boolean>((r) => proc.once('exit', () => r(true))), sleep(3000).then(() => false)]);
-    if (!exited) proc.kill('SIGKILL');
+    if (!proc) return;
+    if (proc.exitCode !== null || proc.signalCode !== null) return killGroup(proc, 'SIGKILL');
+    const exited = new Promise<boolean>((r) => proc.once('exit', () => r(true)));
+    killGroup(proc, 'SIGTERM');
+    if (!(await Promise.race([exited, sleep(3000).then(() => false)]))) killGroup(proc, 'SIGKILL');
+    else killGroup(proc, 'SIGKILL'); // anything left in the group after the leader exited
   }
 }
 

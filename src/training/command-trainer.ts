@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { killGroup } from '../shared/process-group.js';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -62,7 +63,8 @@ export async function runCommandTrainer(input: CommandTrainingInput): Promise<Co
   const lastLines: string[] = [];
   const [cmd, ...args] = input.command;
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // its own process group, so a timeout stops everything a `sh -c` command started
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let buffered = '';
     const onData = (chunk: Buffer) => {
       buffered += chunk.toString();
@@ -77,7 +79,7 @@ export async function runCommandTrainer(input: CommandTrainingInput): Promise<Co
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    const timer = input.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), input.timeoutMs) : null;
+    const timer = input.timeoutMs ? setTimeout(() => killGroup(child, 'SIGKILL'), input.timeoutMs) : null;
     child.on('error', (err) => {
       if (timer) clearTimeout(timer);
       reject(new TrainingCommandError(`cannot start training command "${cmd}": ${err.message}`, null, lastLines));

@@ -5,6 +5,7 @@ import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand,
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { ContainerModel, ModelError } from '../../src/runtime/index.js';
 import { containerScript } from '../helpers/container.js';
+import { killGroup } from '../../src/shared/process-group.js';
 import { startTestServer } from '../helpers/server.js';
 
 const sh = (cmd: string) => ['/bin/sh', '-c', cmd];
@@ -30,6 +31,10 @@ describe('bring-your-own containers (SageMaker’s /ping and /invocations contra
     const answers = await Promise.all(calls);
     assert.ok(answers.every((a) => a.body.toString() === '0.25' && a.contentType === 'text/csv'));
     assert.deepEqual(m.status().map((s) => s.outstanding), [0, 0, 0]);
+    await m.unload();
+    for (const url of urls) {
+      await assert.rejects(fetch(`${url}/ping`), 'the server the `sh -c` wrapper started is stopped with it');
+    }
   });
 
   it('restarts a crashed instance with backoff and serves again', async () => {
@@ -49,7 +54,7 @@ describe('bring-your-own containers (SageMaker’s /ping and /invocations contra
 
   it('uses a server that already runs (URL mode) and says when one does not answer /ping', async () => {
     const port = 40_000 + Math.floor(Math.random() * 20_000);
-    const server: ChildProcess = spawn('/bin/sh', ['-c', containerScript({ body: '0.75' })], { env: { ...process.env, SAGEMAKER_BIND_TO_PORT: String(port) }, stdio: 'ignore' });
+    const server: ChildProcess = spawn('/bin/sh', ['-c', containerScript({ body: '0.75' })], { env: { ...process.env, SAGEMAKER_BIND_TO_PORT: String(port) }, stdio: 'ignore', detached: true });
     try {
       let m: ContainerModel | undefined;
       for (let i = 0; i < 50 && !m; i++) {
@@ -58,7 +63,7 @@ describe('bring-your-own containers (SageMaker’s /ping and /invocations contra
       assert.ok(m, 'the running server was reached');
       assert.equal((await m.predict(Buffer.from('1'), 'text/csv', undefined)).body.toString(), '0.75');
     } finally {
-      server.kill();
+      killGroup(server, 'SIGTERM');
     }
     await assert.rejects(ContainerModel.start({ url: 'http://127.0.0.1:9/', startupTimeoutMs: 300 }), /did not answer GET \/ping with 200 within 300 ms/);
   });
@@ -85,6 +90,8 @@ describe('bring-your-own containers (SageMaker’s /ping and /invocations contra
         assert.match(e.message, /Received server error \(500\) from model with message "out of memory"/);
         return true;
       });
+      const slot = t.app.recorder.slotsOf('byoc').find((x) => x.variant === 'Only')!;
+      assert.deepEqual([slot.totalErr4xx, slot.totalErr5xx], [0, 1], 'the model’s 500 counts as Invocation5XXErrors, as SageMaker counts it');
     } finally {
       await t.close();
     }
