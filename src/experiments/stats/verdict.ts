@@ -44,7 +44,7 @@ export function decide(control: string, srm: SrmResult | undefined, evidence: re
     return { kind: 'no_detectable_difference', reason: `every challenger's confidence sequence lies within ±${minimumEffect} of the control` };
   }
   if (horizonReached) return { kind: 'no_detectable_difference', reason: 'the planned sample size was reached without a significant difference' };
-  return { kind: 'keep_testing', reason: evidence.length ? 'no challenger is significantly different yet; the intervals still allow effects larger than the minimum detectable effect' : 'no ground truth yet' };
+  return { kind: 'keep_testing', reason: evidence.length ? 'no challenger is significantly different yet; the intervals still allow effects larger than the minimum detectable effect' : 'not enough ground truth yet: the control and each challenger need at least two requests with a known outcome' };
 }
 
 function fmt(v: number): string {
