@@ -608,7 +608,7 @@ export class EndpointServiceImpl implements EndpointService {
     let result: PredictResult | undefined;
     let failure: unknown;
     try {
-      const out = variant.model.predict(req.body, req.contentType, req.accept);
+      const out = variant.model.predict(req.body, req.contentType, req.accept, req.customAttributes);
       result = out instanceof Promise ? await out : out;
     } catch (err) {
       failure = err;
@@ -638,7 +638,7 @@ export class EndpointServiceImpl implements EndpointService {
     for (let i = 0; i < observers.length; i++) observers[i].invocationFinished(event);
     if (table.shadows.length && failure === undefined) this.sendShadows(live, table, req, inferenceId);
     if (failure !== undefined) throw failure;
-    return { variant: variant.name, inferenceId, result: result!, customAttributes: req.customAttributes };
+    return { variant: variant.name, inferenceId, result: result!, customAttributes: result!.customAttributes };
   }
 
   /** Copies a sampled share of live requests to shadow variants after the live answer; never awaited by the caller. */
@@ -664,7 +664,7 @@ export class EndpointServiceImpl implements EndpointService {
     let failure: unknown;
     try {
       await Promise.resolve();
-      const out = shadow.model.predict(req.body, req.contentType, req.accept);
+      const out = shadow.model.predict(req.body, req.contentType, req.accept, req.customAttributes);
       result = out instanceof Promise ? await out : out;
     } catch (err) {
       failure = err;

@@ -184,13 +184,14 @@ export class ContainerModel implements LoadedModel {
     return best;
   }
 
-  async predict(body: Buffer, contentType: string, accept: string | undefined): Promise<PredictResult> {
+  async predict(body: Buffer, contentType: string, accept: string | undefined, customAttributes?: string): Promise<PredictResult> {
     const instance = this.pick();
     if (!instance) throw new ModelError('no healthy container instance is available (restarting)', 503);
     instance.outstanding++;
     try {
       const headers: Record<string, string> = { 'content-type': contentType || 'application/octet-stream' };
       if (accept) headers.accept = accept;
+      if (customAttributes !== undefined) headers['x-amzn-sagemaker-custom-attributes'] = customAttributes;
       let res: Response;
       try {
         res = await fetch(`${instance.url}/invocations`, {
@@ -211,7 +212,7 @@ export class ContainerModel implements LoadedModel {
       }
       const out = Buffer.from(await res.arrayBuffer());
       if (res.status >= 400) throw new ModelError(out.toString('utf8').slice(0, 1000) || `container answered ${res.status}`, res.status);
-      return { body: out, contentType: res.headers.get('content-type') ?? 'application/octet-stream', records: 1 };
+      return { body: out, contentType: res.headers.get('content-type') ?? 'application/octet-stream', records: 1, customAttributes: res.headers.get('x-amzn-sagemaker-custom-attributes') ?? undefined };
     } finally {
       instance.outstanding--;
     }

@@ -27,6 +27,8 @@ export interface PredictResult {
   records: number;
   scores?: ArrayLike<number>;
   labels?: ArrayLike<number>;
+  /** X-Amzn-SageMaker-Custom-Attributes set by the model in its answer (containers), returned to the caller. */
+  customAttributes?: string;
 }
 
 export interface ModelDescription {
@@ -41,7 +43,8 @@ export interface ModelDescription {
 export interface LoadedModel {
   readonly kind: RuntimeKind;
   /** In-process runtimes answer synchronously; containers return a Promise. */
-  predict(body: Buffer, contentType: string, accept: string | undefined): PredictResult | Promise<PredictResult>;
+  /** `customAttributes`: the caller's X-Amzn-SageMaker-Custom-Attributes, for models that read it (containers). */
+  predict(body: Buffer, contentType: string, accept: string | undefined, customAttributes?: string): PredictResult | Promise<PredictResult>;
   health(): Promise<boolean>;
   unload(): Promise<void>;
   describe(): ModelDescription;

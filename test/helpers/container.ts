@@ -34,7 +34,8 @@ createServer((req, res) => {
       served++;
       if (b.crashAfter !== undefined && served > b.crashAfter) process.exit(3);
       const answer = () => {
-        res.writeHead(b.status ?? 200, { 'content-type': req.headers['accept'] && req.headers['accept'] !== '*/*' ? req.headers['accept'] : 'text/csv', 'x-pid': String(process.pid) });
+        const attrs = req.headers['x-amzn-sagemaker-custom-attributes'];
+        res.writeHead(b.status ?? 200, { 'content-type': req.headers['accept'] && req.headers['accept'] !== '*/*' ? req.headers['accept'] : 'text/csv', 'x-pid': String(process.pid), ...(attrs ? { 'x-amzn-sagemaker-custom-attributes': 'model saw: ' + attrs } : {}) });
         res.end(b.body ?? (b.status && b.status >= 400 ? 'model exploded' : '0.5'));
       };
       return b.delayMs ? setTimeout(answer, b.delayMs) : answer();

@@ -80,6 +80,14 @@ describe('bring-your-own containers (SageMaker’s /ping and /invocations contra
       await t.sagemaker.send(new CreateEndpointConfigCommand({ EndpointConfigName: 'byoc-config', ProductionVariants: [{ VariantName: 'Only', ModelName: 'byoc', InitialVariantWeight: 1, InitialInstanceCount: 2 }] }));
       await t.sagemaker.send(new CreateEndpointCommand({ EndpointName: 'byoc', EndpointConfigName: 'byoc-config' }));
       await waitUntilEndpointInService({ client: t.sagemaker, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { EndpointName: 'byoc' });
+      await t.sagemaker.send(new CreateModelCommand({ ModelName: 'byoc-ok', PrimaryContainer: { Image: 'acme/model:2', Environment: { SPLITSERVE_CONTAINER_COMMAND: containerScript({ body: '0.9' }) } } }));
+      await t.sagemaker.send(new CreateEndpointConfigCommand({ EndpointConfigName: 'byoc-ok-config', ProductionVariants: [{ VariantName: 'Only', ModelName: 'byoc-ok', InitialVariantWeight: 1 }] }));
+      await t.sagemaker.send(new CreateEndpointCommand({ EndpointName: 'byoc-ok', EndpointConfigName: 'byoc-ok-config' }));
+      await waitUntilEndpointInService({ client: t.sagemaker, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { EndpointName: 'byoc-ok' });
+      const ok = await t.runtime.send(new InvokeEndpointCommand({ EndpointName: 'byoc-ok', ContentType: 'application/x-anything', Accept: 'text/plain', CustomAttributes: 'trace=abc', Body: Buffer.from('raw bytes') }));
+      assert.equal(Buffer.from(ok.Body!).toString(), '0.9');
+      assert.equal(ok.ContentType, 'text/plain', 'content type and Accept pass through');
+      assert.equal(ok.CustomAttributes, 'model saw: trace=abc', 'custom attributes reach the container and its answer reaches the caller');
       const detail = (await (await fetch(`${t.url}/v1/endpoints/byoc`)).json()) as { models?: unknown };
       assert.ok(JSON.stringify(detail).includes('"instances"'), 'the endpoint shows its container instances');
       await assert.rejects(t.runtime.send(new InvokeEndpointCommand({ EndpointName: 'byoc', ContentType: 'text/csv', Body: Buffer.from('1') })), (err: unknown) => {
