@@ -1,4 +1,4 @@
-import type { Db } from '../../store/index.js';
+import type { Db, SqlValue } from '../../store/index.js';
 import type { InvocationEvent, InvocationObserver } from '../../metrics/index.js';
 import { binaryMetrics, regressionMetrics, type ClassificationMetrics, type RegressionMetrics } from '../../training/metrics.js';
 
@@ -57,6 +57,18 @@ export interface VariantQuality {
   reward?: { n: number; mean: number; variance: number };
 }
 
+/** Rows per INSERT statement (7 parameters each: well under SQLite's and PostgreSQL's parameter limits). */
+const INSERT_ROWS = 200;
+const insertSqlCache = new Map<number, string>();
+function insertSql(rows: number): string {
+  let sql = insertSqlCache.get(rows);
+  if (!sql) {
+    sql = `INSERT INTO fb_predictions (inference_id, endpoint, variant, shadow, score, predicted_label, created_at) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (inference_id) DO NOTHING`;
+    insertSqlCache.set(rows, sql);
+  }
+  return sql;
+}
+
 interface Pending {
   id: string;
   endpoint: string;
@@ -113,11 +125,12 @@ export class PredictionLog implements InvocationObserver {
       if (!batch.length) return;
       try {
         await this.db.transaction(async (tx) => {
-          for (const p of batch) {
-            await tx.run(
-              'INSERT INTO fb_predictions (inference_id, endpoint, variant, shadow, score, predicted_label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (inference_id) DO NOTHING',
-              [p.id, p.endpoint, p.variant, p.shadow, p.score, p.label, p.at],
-            );
+          // multi-row INSERTs: one statement per INSERT_ROWS predictions instead of one per prediction
+          for (let start = 0; start < batch.length; start += INSERT_ROWS) {
+            const rows = batch.slice(start, start + INSERT_ROWS);
+            const params: SqlValue[] = [];
+            for (const p of rows) params.push(p.id, p.endpoint, p.variant, p.shadow, p.score, p.label, p.at);
+            await tx.run(insertSql(rows.length), params);
           }
         });
       } catch (err) {
