@@ -1,5 +1,5 @@
 /** Runs the benchmarks: `npm run bench` (all) or `npm run bench -- runtime invoke` (some); `--quick` for a smoke run. */
-const ALL = ['training', 'runtime', 'invoke', 'metrics', 'bandit'] as const;
+const ALL = ['training', 'runtime', 'invoke', 'metrics', 'bandit', 'soak'] as const;
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = wanted.filter((w) => !(ALL as readonly string[]).includes(w));
 if (unknown.length) {

@@ -7,10 +7,12 @@ describe('bench/ smoke run', () => {
     const out = await new Promise<string>((ok, fail) =>
       execFile(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/run.ts', '--quick'], { maxBuffer: 16 << 20, timeout: 170_000 }, (err, stdout, stderr) => (err ? fail(new Error(`${err.message}\n${stdout}\n${stderr}`)) : ok(stdout))),
     );
-    for (const section of ['## training', '## runtime', '## invoke', '## metrics', '## bandit']) assert.ok(out.includes(section), `missing ${section}`);
+    for (const section of ['## training', '## runtime', '## invoke', '## metrics', '## bandit', '## soak']) assert.ok(out.includes(section), `missing ${section}`);
     assert.match(out, /libxgboost 1\.7 via koffi/);
     assert.match(out, /share of bare node:http/);
     assert.match(out, /metrics on \+ 100% data capture/);
     assert.match(out, /Thompson sampling/);
+    assert.match(out, /predictions in the store\s+20000/);
+    assert.match(out, /ground truth joined for 100 ids spread over the run\s+100 accepted, 0 unknown/);
   });
 });
