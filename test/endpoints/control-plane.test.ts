@@ -8,6 +8,7 @@ import {
   DeleteModelCommand,
   DescribeEndpointCommand,
   DescribeModelCommand,
+  UpdateEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
   waitUntilEndpointInService,
 } from '@aws-sdk/client-sagemaker';
@@ -151,5 +152,35 @@ describe('SageMaker control plane: validation as SageMaker gives it', () => {
     const served = await t.runtime.send(new InvokeEndpointCommand({ EndpointName: 'ep', Body: Buffer.from(row), ContentType: 'text/csv' }));
     assert.ok(['VariantA', 'VariantB'].includes(served.InvokedProductionVariant!));
     await t.sagemaker.send(new DeleteModelCommand({ ModelName: 'broken' }));
+  });
+
+  it('an UpdateEndpoint whose new model cannot load is rolled back: the old variants keep serving and the reason is shown', async () => {
+    await deploySeedEndpoint(t.sagemaker, 'steady', [80, 20]);
+    await t.sagemaker.send(new CreateModelCommand({ ModelName: 'missing-file', PrimaryContainer: { Image: XGBOOST_IMAGE, ModelDataUrl: 'file:///nonexistent/next.json' } }));
+    await t.sagemaker.send(new CreateEndpointConfigCommand({ EndpointConfigName: 'next-config', ProductionVariants: [{ VariantName: 'Next', ModelName: 'missing-file', InitialVariantWeight: 1 }] }));
+    let failures = 0;
+    let served = 0;
+    let stop = false;
+    const traffic = (async () => {
+      while (!stop) {
+        try {
+          await t.runtime.send(new InvokeEndpointCommand({ EndpointName: 'steady', Body: Buffer.from(row), ContentType: 'text/csv' }));
+          served++;
+        } catch {
+          failures++;
+        }
+      }
+    })();
+    await t.sagemaker.send(new UpdateEndpointCommand({ EndpointName: 'steady', EndpointConfigName: 'next-config' }));
+    await t.app.endpoints.settle();
+    stop = true;
+    await traffic;
+    const d = await t.sagemaker.send(new DescribeEndpointCommand({ EndpointName: 'steady' }));
+    assert.equal(d.EndpointStatus, 'InService');
+    assert.equal(d.EndpointConfigName, 'steady-config');
+    assert.deepEqual(d.ProductionVariants?.map((v) => `${v.VariantName} ${v.CurrentWeight}`), ['VariantA 80', 'VariantB 20']);
+    assert.match(d.FailureReason ?? '', /Update to "next-config" failed and was rolled back: variant Next \(model missing-file, file:\/\/\/nonexistent\/next\.json\)/);
+    assert.equal(failures, 0, `${served} requests served during the failed update, none failed`);
+    assert.ok(served > 0);
   });
 });
