@@ -43,3 +43,6 @@ fi
 
 # The dashboard is bundled to static files at install time (no CDN: the machine may be offline).
 node scripts/build-ui.mjs
+
+# The tests need PostgreSQL (the server itself does not: SQLite is its default store).
+[ "${1:-}" = "--runtime-only" ] || bash scripts/ensure-postgres.sh
