@@ -618,7 +618,7 @@ export class EndpointServiceImpl implements EndpointService {
     const end = process.hrtime.bigint();
     const modelUs = Number(end - modelStart) / 1000;
     const totalUs = Number(end - req.receivedAtNs) / 1000;
-    const status = failure === undefined ? 200 : failure instanceof PayloadError ? failure.status : failure instanceof ModelError ? failure.originalStatusCode : 500;
+    const status = statusOf(failure);
     const event: InvocationEvent = {
       endpoint: req.endpointName,
       variant: variant.name,
@@ -677,7 +677,7 @@ export class EndpointServiceImpl implements EndpointService {
       variant: shadow.name,
       inferenceId,
       startedAt: this.now(),
-      status: failure === undefined ? 200 : failure instanceof PayloadError ? failure.status : failure instanceof ModelError ? failure.originalStatusCode : 500,
+      status: statusOf(failure),
       modelLatencyUs: modelUs,
       overheadLatencyUs: 0,
       requestBody: req.body,
@@ -724,6 +724,14 @@ export class EndpointServiceImpl implements EndpointService {
 }
 
 export { DomainError };
+
+/** The status an invocation is measured under: the payload's 4xx, the model's own status (SageMaker counts a model 5xx as Invocation5XXErrors while the caller gets 424), else 500. */
+function statusOf(failure: unknown): number {
+  if (failure === undefined) return 200;
+  if (failure instanceof PayloadError) return failure.status;
+  if (failure instanceof ModelError) return failure.originalStatusCode;
+  return 500;
+}
 
 /**
  * Which endpoint in the store uses a registry model version, without loading anything (for tools that open

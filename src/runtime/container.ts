@@ -139,10 +139,11 @@ class Instance {
     const proc = this.proc;
     if (!proc) return;
     if (proc.exitCode !== null || proc.signalCode !== null) return killGroup(proc, 'SIGKILL');
-    const exited = new Promise<boolean>((r) => proc.once('exit', () => r(true)));
+    const exited = new Promise<void>((r) => proc.once('exit', () => r()));
     killGroup(proc, 'SIGTERM');
-    if (!(await Promise.race([exited, sleep(3000).then(() => false)]))) killGroup(proc, 'SIGKILL');
-    else killGroup(proc, 'SIGKILL'); // anything left in the group after the leader exited
+    await Promise.race([exited, sleep(3000)]);
+    // whether the leader exited in time or not: nothing in its group may outlive it
+    killGroup(proc, 'SIGKILL');
   }
 }
 

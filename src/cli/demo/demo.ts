@@ -285,7 +285,7 @@ export function printReport(report: ExperimentReport): void {
       );
     }
   }
-  for (const l of report.latencyPercentiles ?? []) {
+  for (const l of report.latencyPercentiles) {
     say(`p${l.percentile} model latency: ${l.variant} ${l.treatmentUs.toFixed(0)} µs vs ${l.control} ${l.controlUs.toFixed(0)} µs: difference ${l.differenceUs.toFixed(0)} µs [95% bootstrap CI ${l.ci[0].toFixed(0)}, ${l.ci[1].toFixed(0)}]`);
   }
   for (const sh of report.shadows) {

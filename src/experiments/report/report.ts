@@ -164,24 +164,21 @@ export async function buildReport(endpoint: string, deps: { endpoints: EndpointS
   if (controlSlot && controlSlot.lifetimeModel.totalCount > 1) {
     const moments = (h: typeof controlSlot.lifetimeModel) => ({ n: h.totalCount, mean: h.mean, variance: h.stdDeviation ** 2 });
     const cm = moments(controlSlot.lifetimeModel);
+    const cs = histogramSample(controlSlot.lifetimeModel);
     const comparisons: Comparison[] = [];
     for (const s of slots) {
       if (s.shadow || s.variant === control || s.lifetimeModel.totalCount < 2) continue;
       const tm = moments(s.lifetimeModel);
       comparisons.push({ variant: s.variant, control, n: [cm.n, tm.n], frequentist: welchTest(cm, tm, alpha), adjustedPValue: 1, bayes: bayesContinuous(cm, tm, false), sequential: msprtMeans(cm, tm, alpha / Math.max(1, challengers.length)) });
-    }
-    const adjusted = holmAdjust(comparisons.map((x) => x.frequentist.pValue));
-    comparisons.forEach((x, i) => (x.adjustedPValue = adjusted[i]));
-    metrics.push({ metric: 'model_latency_us', higherIsBetter: false, comparisons });
-    for (const s of slots) {
-      if (s.shadow || s.variant === control || s.lifetimeModel.totalCount < 2) continue;
-      const cs = histogramSample(controlSlot.lifetimeModel);
       const ts = histogramSample(s.lifetimeModel);
       for (const p of [50, 99]) {
         const b = bootstrapPercentileDifference(cs, ts, p, { replicates: 400, alpha, seed: p });
         latencyPercentiles.push({ variant: s.variant, control, percentile: p, controlUs: b.control, treatmentUs: b.treatment, differenceUs: b.difference, ci: b.ci, resampleSize: [cs.length, ts.length] });
       }
     }
+    const adjusted = holmAdjust(comparisons.map((x) => x.frequentist.pValue));
+    comparisons.forEach((x, i) => (x.adjustedPValue = adjusted[i]));
+    metrics.push({ metric: 'model_latency_us', higherIsBetter: false, comparisons });
   }
 
   let sampleSize: ExperimentReport['sampleSize'];
