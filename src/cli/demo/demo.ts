@@ -286,7 +286,7 @@ export function printReport(report: ExperimentReport): void {
     }
   }
   for (const l of report.latencyPercentiles) {
-    say(`p${l.percentile} model latency: ${l.variant} ${l.treatmentUs.toFixed(0)} µs vs ${l.control} ${l.controlUs.toFixed(0)} µs: difference ${l.differenceUs.toFixed(0)} µs [95% bootstrap CI ${l.ci[0].toFixed(0)}, ${l.ci[1].toFixed(0)}]`);
+    say(`p${l.percentile} model latency (interpolated percentile): ${l.variant} ${l.treatmentUs.toFixed(0)} µs vs ${l.control} ${l.controlUs.toFixed(0)} µs: difference ${l.differenceUs.toFixed(0)} µs [95% bootstrap CI ${l.ci[0].toFixed(0)}, ${l.ci[1].toFixed(0)}]`);
   }
   for (const sh of report.shadows) {
     say(`shadow ${sh.variant}: ${sh.pairs} paired answers, agreement ${pct(sh.agreement)}, mean score difference ${sh.meanAbsoluteScoreDifference.toFixed(4)}, errors ${pct(sh.errorRate)}, p99 ${sh.p99Us} µs (production ${sh.productionP99Us} µs)`);

@@ -83,7 +83,10 @@ const HISTOGRAM_SAMPLE = 2000;
 
 /**
  * The latency histogram as a sample for the bootstrap: its quantiles on an even grid, one value per request up to
- * HISTOGRAM_SAMPLE, so resampling from it is resampling from the recorded distribution (at the histogram's precision).
+ * HISTOGRAM_SAMPLE. Below the cap these are exactly the recorded values (HDR's percentile is nearest-rank, so the
+ * grid point (i + 0.5) / n lands on the (i + 1)-th smallest), at the histogram's precision. The bootstrap's
+ * percentiles interpolate between neighbours, so on few requests its p99 sits below the nearest-rank p99 that the
+ * metrics and CloudWatch show.
  */
 function histogramSample(h: { totalCount: number; getValueAtPercentile(p: number): number }): number[] {
   const n = Math.min(h.totalCount, HISTOGRAM_SAMPLE);
